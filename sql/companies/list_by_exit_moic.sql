@@ -1,0 +1,25 @@
+-- Purpose: one page of a fund's companies for sortBy=exit_moic_desc (SPEC §4), each row
+--   rendered to the API's JSON by company_list_item(); keyset pagination.
+-- Parameters: fund_id (integer); filters, each NULL when not given: status,
+--   sector, stage (exact text), q (case-insensitive substring of the name,
+--   matched with strpos so % _ and \ are ordinary characters); after_key
+--   (integer) and after_id (integer) from the cursor, both NULL on the first page;
+--   page_size (integer, the page's limit + 1 to learn whether more follow).
+-- Returns: item JSON text, sort key, id; in page order. A NULL exit_moic_bps
+--   sorts as -1 (the column is CHECKed >= 0), after every real value.
+-- Locks: none (plain MVCC read).
+-- Index: idx_portfoliocompanies_list_exit_moic (fund_id, coalesce(c.exit_moic_bps, -1), id), or
+--   idx_portfoliocompanies_list_status_exit_moic (fund_id, status, coalesce(c.exit_moic_bps, -1), id) when status is given; read backwards
+--   in key order from the cursor's position, stopping after page_size rows:
+--   no sort, and a page costs the same however large the fund.
+SELECT company_list_item(c)::text, coalesce(c.exit_moic_bps, -1), c.id
+FROM portfoliocompanies c
+WHERE c.fund_id = %(fund_id)s
+  AND (%(status)s::text IS NULL OR c.status = %(status)s::text)
+  AND (%(sector)s::text IS NULL OR c.sector = %(sector)s::text)
+  AND (%(stage)s::text IS NULL OR c.stage = %(stage)s::text)
+  AND (%(q)s::text IS NULL OR strpos(lower(c.name), lower(%(q)s::text)) > 0)
+  AND (%(after_id)s::integer IS NULL
+       OR (coalesce(c.exit_moic_bps, -1), c.id) < (%(after_key)s::integer, %(after_id)s::integer))
+ORDER BY coalesce(c.exit_moic_bps, -1) DESC, c.id DESC
+LIMIT %(page_size)s
