@@ -33,6 +33,8 @@ def _server() -> dict:
 
 
 SERVER = _server()
+# Per-process names, so that two test runs against one server never collide.
+DB_PREFIX = f"fund_allocation_test_{os.getpid()}"
 
 
 def _apply_migrations(host, port, user, dbname, password=None, **_kwargs):
@@ -40,7 +42,7 @@ def _apply_migrations(host, port, user, dbname, password=None, **_kwargs):
 
 
 postgresql_noproc = factories.postgresql_noproc(
-    **SERVER, dbname="fund_allocation_test", load=[_apply_migrations])
+    **SERVER, dbname=DB_PREFIX, load=[_apply_migrations])
 
 
 @pytest.fixture(scope="session")
@@ -55,17 +57,17 @@ def database_url(postgresql_noproc):
     janitor = DatabaseJanitor(
         user=postgresql_noproc.user, host=postgresql_noproc.host,
         port=postgresql_noproc.port, password=postgresql_noproc.password,
-        dbname="fund_allocation_test_session",
+        dbname=f"{DB_PREFIX}_session",
         template_dbname=postgresql_noproc.template_dbname)
     janitor.drop()
     with janitor:
-        yield database_url_for(SERVER, "fund_allocation_test_session")
+        yield database_url_for(SERVER, f"{DB_PREFIX}_session")
 
 
 @pytest.fixture
 def empty_database_url(pg_server, request):
     """A brand-new, unmigrated database, dropped after the test."""
-    dbname = f"fund_allocation_empty_{abs(hash(request.node.nodeid)) % 10**8}"
+    dbname = f"{DB_PREFIX}_empty"
     janitor = DatabaseJanitor(user=pg_server["user"], host=pg_server["host"],
                               port=pg_server["port"], password=pg_server["password"],
                               dbname=dbname)
