@@ -7,6 +7,7 @@ thousands of levels deep, NaN) through or into a 500; SPEC §2 wants 400
 import json
 
 from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import ApiError
 
@@ -34,4 +35,15 @@ def require_json_object_body():
     if not request.is_json:
         raise ApiError(400, "invalid_request_body",
                        "The request body must be JSON (Content-Type: application/json).")
-    parse_json_object(request.get_data(cache=True))
+    parse_json_object(_read_body())
+
+
+def _read_body() -> bytes:
+    """The body, or 413 when it is over the limit. werkzeug refuses a too-long
+    Content-Length itself, but silently cuts a chunked body (no length) at the
+    limit; a chunked body that fills the limit is therefore refused too."""
+    data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        raise RequestEntityTooLarge()
+    return data
