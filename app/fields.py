@@ -52,6 +52,18 @@ class Text(fields.String):
         return text
 
 
+class QueryInteger(fields.Integer):
+    """An integer in a query string: plain ASCII digits only. Python's int()
+    would also take `+5`, ` 5`, `1_0` and other scripts' digits."""
+
+    _PLAIN_DIGITS = re.compile(r"[0-9]{1,10}")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not (isinstance(value, str) and self._PLAIN_DIGITS.fullmatch(value)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 _DIGITS = re.compile(r"[1-9][0-9]{0,9}")
 
 

@@ -1,7 +1,7 @@
 """Query string and response of GET /api/funds/{fund_id}/companies (SPEC §4)."""
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..fields import Text
+from ..fields import QueryInteger, Text
 
 STATUSES = ("active", "exited", "written-off")
 SORT_ORDERS = ("exit_moic_desc", "planned_reserves_desc", "name_asc")
@@ -14,8 +14,8 @@ class CompanyListQuerySchema(Schema):
 
     cursor = Text(validate=validate.Length(min=1, max=1024), metadata={
         "description": "pagination.next_cursor of the previous page (opaque; bound to sortBy)."})
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIMIT),
-                           metadata={"description": f"Page size, 1–{MAX_LIMIT}."})
+    limit = QueryInteger(load_default=50, validate=validate.Range(1, MAX_LIMIT),
+                         metadata={"description": f"Page size, 1–{MAX_LIMIT}."})
     q = Text(validate=validate.Length(max=255), metadata={
         "description": "Case-insensitive substring of the company name; % _ and \\ match themselves."})
     status = fields.String(validate=validate.OneOf(STATUSES))
