@@ -37,7 +37,7 @@ CROSS JOIN LATERAL (
            max(c.last_allocation_at) AS last_updated_at
     FROM (
         SELECT * FROM portfoliocompanies
-        WHERE fund_id = f.id
+        WHERE fund_id = %(fund_id)s  -- the parameter, not f.id: lets the planner see the fund's size
         ORDER BY id
     ) c
 ) agg
