@@ -1,8 +1,10 @@
 """Fund Allocation API: the application factory."""
 from flask import Flask
 
-from . import json_body, request_id
+from . import json_body, metrics, rate_limit, request_id
 from .api import Api
+from .auth import hooks as auth
+from .auth.openapi import BearerAuthPlugin
 from .companies.service import make_cursors
 from .config import Settings, load_settings
 from .db import Database, DatabaseUnavailable
@@ -69,15 +71,28 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.extensions["database"] = database
     app.extensions["company_cursors"] = make_cursors(settings.cursor_secret)
 
+    # before_request hooks run in this order: request id, metrics, rate
+    # limit, authentication, then the body check (an unauthenticated caller
+    # learns nothing about bodies).
     request_id.init_app(app)
+    metrics.init_app(app)
+    rate_limit.init_app(app, settings, exempt=_unlimited_blueprints())
+    auth.init_app(app, settings)
     app.before_request(json_body.require_json_object_body)
 
-    api = Api(app)
+    api = Api(app, spec_kwargs={
+        "extra_plugins": [BearerAuthPlugin(auth_on=settings.auth_mode == "on")]})
     api.register_converter(FundIdConverter, fund_id_schema)
     _register_blueprints(app, api)
     _register_error_handlers(app, settings)
     _register_cli(app)
     return app
+
+
+def _unlimited_blueprints():
+    from .health.routes import blp as health_blp
+
+    return (health_blp, metrics.blp)
 
 
 def _register_blueprints(app, api):
@@ -87,6 +102,7 @@ def _register_blueprints(app, api):
     from .health.routes import blp as health_blp
 
     api.register_blueprint(health_blp)
+    api.register_blueprint(metrics.blp)
     api.register_blueprint(allocations_blp)
     api.register_blueprint(companies_blp)
     app.register_blueprint(docs_bp)

@@ -1,9 +1,10 @@
-"""Flask CLI: `flask --app wsgi db …`, `seed-demo`, `monitor …`, `maintenance …`."""
+"""Flask CLI: `flask --app wsgi db …`, `seed-demo`, `monitor …`, `maintenance …`, `tokens …`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from . import migrations
+from .auth.cli import tokens_cli
 from .demo.service import seed_demo
 from .operations import service as operations
 
@@ -87,5 +88,5 @@ def maintenance_reset_iterations():
 
 
 def register_commands(app):
-    for command in (db_cli, monitor_cli, maintenance_cli, seed_demo_command):
+    for command in (db_cli, monitor_cli, maintenance_cli, seed_demo_command, tokens_cli):
         app.cli.add_command(command)

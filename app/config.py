@@ -34,6 +34,18 @@ def _choice(environ, name, default, choices):
     return value
 
 
+def _rate_limit(environ, name, default):
+    from limits import parse_many
+
+    value = environ.get(name) or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate limit such as '60 per minute', "
+                          f"got {value!r}") from None
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
@@ -48,6 +60,7 @@ class Settings:
     auth_mode: str = "on"
     ratelimit_default: str = "60 per minute"
     ratelimit_storage_uri: str = "memory://"
+    ratelimit_key_prefix: str = "fund-allocation-api"
     cursor_secret: str = "fund-allocation-cursor-v1"
     log_level: str = "INFO"
 
@@ -66,8 +79,9 @@ def load_settings(environ=None) -> Settings:
         retry_after_s=_int(environ, "RETRY_AFTER_SECONDS", 1, minimum=1),
         max_content_length=_int(environ, "MAX_CONTENT_LENGTH", 1024 * 1024, minimum=1),
         auth_mode=_choice(environ, "AUTH_MODE", "on", ("on", "off")),
-        ratelimit_default=environ.get("RATELIMIT_DEFAULT") or "60 per minute",
+        ratelimit_default=_rate_limit(environ, "RATELIMIT_DEFAULT", "60 per minute"),
         ratelimit_storage_uri=environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        ratelimit_key_prefix=environ.get("RATELIMIT_KEY_PREFIX") or "fund-allocation-api",
         cursor_secret=environ.get("CURSOR_SECRET") or "fund-allocation-cursor-v1",
         log_level=(environ.get("LOG_LEVEL") or "INFO").upper(),
     )

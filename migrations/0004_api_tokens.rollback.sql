@@ -1,0 +1,2 @@
+-- Undo 0004: the bearer tokens table (every issued token stops working).
+DROP TABLE api_tokens;
