@@ -4,12 +4,15 @@ One `Database` per process. Its pool is created lazily in the process that
 first uses it, so gunicorn workers each get their own after the fork.
 
 Connections run in autocommit mode and every transaction is spelled out
-(`BEGIN` ... `COMMIT`), which lets the BEGIN, the statement timeout and the
-lock timeout travel to the server in one round trip.
+(`BEGIN` ... `COMMIT`). The BEGIN and its local settings (statement timeout,
+lock timeout, planner cost) travel with the transaction's first statement, so
+a one-query read is two round trips (query, COMMIT) and a batch update three.
 
 Failures are sorted here, once, for every caller:
 - deadlock or serialization failure → `RetryableConflict` (`Database.run`
   retries the whole unit of work once, then gives up with 503);
+- a pooled connection the server has closed (a restart, pg_terminate_backend)
+  is noticed before use, without a round trip, and replaced;
 - lock wait or statement timeout, lost or refused connection →
   `DatabaseUnavailable` (503 with Retry-After); a broken connection is
   discarded, never returned to the pool;
@@ -17,6 +20,7 @@ Failures are sorted here, once, for every caller:
 """
 import logging
 import os
+import select
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,14 +33,14 @@ log = logging.getLogger(__name__)
 
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 
-# random_page_cost 1.1 (transaction-local, in the same round trip): the data
-# is on SSD or in cache, and with the default 4 the planner reads a fund's
-# companies through a bitmap scan + Sort, or the whole primary key, instead of
-# the fund's range of idx_portfoliocompanies_cursor in id order (bench/README.md).
+# random_page_cost 1.1 (transaction-local): the data is on SSD or in cache,
+# and with the default 4 the planner reads a fund's companies through a bitmap
+# scan + Sort, or the whole primary key, instead of the fund's range of
+# idx_portfoliocompanies_cursor in id order (bench/README.md).
 _BEGIN = (
     "BEGIN; SELECT set_config('statement_timeout', %s, true),"
     " set_config('lock_timeout', %s, true),"
-    " set_config('random_page_cost', '1.1', true)"
+    " set_config('random_page_cost', '1.1', true);\n"
 )
 
 
@@ -73,8 +77,9 @@ class ConnectionPool:
     """
 
     def __init__(self, dsn, *, max_size, connect_timeout_s, acquire_timeout_s,
-                 connection_factory=None):
+                 connection_factory=None, on_change=None):
         self._dsn = dsn
+        self.on_change = on_change  # called with (in_use, max_size) after each change
         self._connect_timeout_s = connect_timeout_s
         self._acquire_timeout_s = acquire_timeout_s
         self._connection_factory = connection_factory
@@ -84,11 +89,11 @@ class ConnectionPool:
         self.max_size = max_size
         self.in_use = 0
 
-    def acquire(self, *, fresh=False):
+    def acquire(self):
         if not self._slots.acquire(timeout=self._acquire_timeout_s):
             raise DatabaseUnavailable("no database connection free")
         try:
-            conn = None if fresh else self._pop_idle()
+            conn = self._pop_live_idle()
             if conn is None:
                 conn = self._connect()
         except BaseException:
@@ -96,6 +101,7 @@ class ConnectionPool:
             raise
         with self._lock:
             self.in_use += 1
+        self._changed()
         return conn
 
     def release(self, conn, *, discard=False):
@@ -106,6 +112,11 @@ class ConnectionPool:
             else:
                 self._idle.append(conn)
         self._slots.release()
+        self._changed()
+
+    def _changed(self):
+        if self.on_change is not None:
+            self.on_change(self.in_use, self.max_size)
 
     def discard_idle(self):
         """Close every idle connection: after one was found dead, the others
@@ -118,9 +129,16 @@ class ConnectionPool:
     def close(self):
         self.discard_idle()
 
-    def _pop_idle(self):
-        with self._lock:
-            return self._idle.pop() if self._idle else None
+    def _pop_live_idle(self):
+        """The most recently used idle connection the server has not closed."""
+        while True:
+            with self._lock:
+                if not self._idle:
+                    return None
+                conn = self._idle.pop()
+            if not _closed_by_server(conn):
+                return conn
+            _close_quietly(conn)
 
     def _connect(self):
         try:
@@ -137,6 +155,15 @@ class ConnectionPool:
         return conn
 
 
+def _closed_by_server(conn) -> bool:
+    """An idle connection has nothing to read unless the server sent its
+    goodbye (FATAL: terminating connection) or closed the socket."""
+    if conn.closed:
+        return True
+    readable, _, _ = select.select([conn], [], [], 0)
+    return bool(readable)
+
+
 def _close_quietly(conn):
     try:
         conn.close()
@@ -145,14 +172,30 @@ def _close_quietly(conn):
 
 
 class Transaction:
-    """The handle a repository gets: runs named SQL files with parameters."""
+    """The handle a repository gets: runs named SQL files with parameters.
 
-    def __init__(self, cursor, queries):
+    `begin` (the BEGIN and its settings, parameters already bound) is sent
+    in front of the first statement."""
+
+    def __init__(self, cursor, queries, begin: bytes):
         self._cursor = cursor
         self._queries = queries
+        self._begin = begin
+
+    @property
+    def started(self) -> bool:
+        return self._begin is None
 
     def execute(self, name, params=None):
-        self._cursor.execute(self._queries[name], params)
+        return self._send(self._queries[name], params)
+
+    def _send(self, sql, params):
+        if self._begin is None:
+            self._cursor.execute(sql, params)
+        else:
+            statement = self._begin + self._cursor.mogrify(sql, params)
+            self._begin = None
+            self._cursor.execute(statement)
         return self._cursor
 
     def fetch_one(self, name, params=None):
@@ -171,7 +214,8 @@ class Database:
 
     def __init__(self, dsn, *, max_size=10, connect_timeout_s=3,
                  statement_timeout_ms=10_000, lock_timeout_ms=5_000,
-                 acquire_timeout_s=None, queries=None, connection_factory=None):
+                 acquire_timeout_s=None, queries=None, connection_factory=None,
+                 on_pool_change=None):
         self.dsn = dsn
         self.queries = load_queries() if queries is None else queries
         self._timeouts = (str(statement_timeout_ms), str(lock_timeout_ms))
@@ -181,6 +225,7 @@ class Database:
             acquire_timeout_s=(lock_timeout_ms / 1000 if acquire_timeout_s is None
                                else acquire_timeout_s),
             connection_factory=connection_factory,
+            on_change=on_pool_change,
         )
         self._pool = None
         self._pool_pid = None
@@ -200,6 +245,18 @@ class Database:
         if self._pool is not None and self._pool_pid == os.getpid():
             self._pool.close()
 
+    def observe_pool(self, on_change):
+        """Call `on_change(in_use, max_size)` whenever a connection is taken
+        or given back (pools created from now on)."""
+        self._pool_args["on_change"] = on_change
+
+    def observe_pool(self, on_change):
+        """Call `on_change(in_use, max_size)` whenever a connection of this
+        process's pool is taken or given back."""
+        self._pool_args["on_change"] = on_change
+        if self._pool is not None and self._pool_pid == os.getpid():
+            self._pool.on_change = on_change
+
     def run(self, work):
         """Run `work(tx)` in one transaction; rerun it once after a deadlock
         or serialization failure."""
@@ -214,33 +271,24 @@ class Database:
     @contextmanager
     def transaction(self):
         pool = self.pool
-        conn = self._begin(pool)
+        conn = pool.acquire()
         discard = False
         try:
             with conn.cursor() as cursor:
-                yield self.transaction_class(cursor, self.queries)
-                cursor.execute("COMMIT")
+                tx = self.transaction_class(cursor, self.queries,
+                                            cursor.mogrify(_BEGIN, self._timeouts))
+                yield tx
+                if tx.started:
+                    cursor.execute("COMMIT")
         except BaseException as exc:
             discard = not _rollback(conn)
+            if discard:
+                pool.discard_idle()
             if _is_database_failure(exc):
                 raise _translate(exc) from None
             raise
         finally:
             pool.release(conn, discard=discard)
-
-    def _begin(self, pool):
-        """Take a connection and open a transaction on it. A pooled connection
-        that turns out dead (the server restarted) is replaced by a new one."""
-        for fresh in (False, True):
-            conn = pool.acquire(fresh=fresh)
-            try:
-                with conn.cursor() as cursor:
-                    cursor.execute(_BEGIN, self._timeouts)
-                return conn
-            except (psycopg2.OperationalError, psycopg2.InterfaceError):
-                pool.release(conn, discard=True)
-                pool.discard_idle()
-        raise DatabaseUnavailable("database unreachable")
 
 
 def _rollback(conn) -> bool:

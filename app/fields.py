@@ -45,11 +45,23 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise self.make_error("nul")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise self.make_error("surrogate") from None
+        if not is_utf8_encodable(text):
+            raise self.make_error("surrogate")
         return text
+
+
+def is_utf8_encodable(text: str) -> bool:
+    """False for a string holding an unpaired surrogate (JSON `"\\ud800"`)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_int_in(value, low: int, high: int) -> bool:
+    """A JSON integer (not a bool, not a float) within [low, high]."""
+    return type(value) is int and low <= value <= high
 
 
 class QueryInteger(fields.Integer):

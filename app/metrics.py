@@ -72,29 +72,13 @@ def _registry():
 
 
 def init_app(app):
-    app.before_request(_meter_pool)
+    app.extensions["database"].observe_pool(_pool_changed)
     app.after_request(_record_response)
 
 
-def _meter_pool():
-    """Keep POOL_IN_USE equal to this process's pool.in_use by wrapping the
-    pool's acquire/release once (the pool is created lazily per process)."""
-    pool = current_app.extensions["database"].pool
-    POOL_MAX.set(pool.max_size)
-    if getattr(pool, "_metered", False):
-        return
-    acquire, release = pool.acquire, pool.release
-
-    def metered_acquire(*args, **kwargs):
-        conn = acquire(*args, **kwargs)
-        POOL_IN_USE.set(pool.in_use)
-        return conn
-
-    def metered_release(*args, **kwargs):
-        release(*args, **kwargs)
-        POOL_IN_USE.set(pool.in_use)
-
-    pool.acquire, pool.release, pool._metered = metered_acquire, metered_release, True
+def _pool_changed(in_use, max_size):
+    POOL_IN_USE.set(in_use)
+    POOL_MAX.set(max_size)
 
 
 def _record_response(response):

@@ -7,8 +7,9 @@ import threading
 import time
 from statistics import median
 
-import psycopg2
 
+from app.auth.service import create_token
+from app.db import Database
 from tests.support import running_gunicorn
 
 from . import workloads
@@ -51,19 +52,18 @@ def seed_all(conn) -> dict:
     return funds
 
 
-def run_scenarios(base_url, url, funds) -> list[Result]:
-    client = Client(base_url)
-    reads = connect(url)                     # autocommit: one statement, no transaction
-    writes = psycopg2.connect(url)           # transactional: psycopg2 sends BEGIN
+def run_scenarios(base_url, token, url, funds) -> list[Result]:
+    client = Client(base_url, token)
+    floor = connect(url)  # autocommit: every BEGIN and COMMIT is the floor's own
     results = []
     try:
         for size, target in ((50, 10.0), (1, 5.0)):
-            http_rotation = workloads.BatchRotation(company_versions(reads, funds["post_http"]), size)
-            floor_rotation = workloads.BatchRotation(company_versions(reads, funds["post_floor"]), size)
+            http_rotation = workloads.BatchRotation(company_versions(floor, funds["post_http"]), size)
+            floor_rotation = workloads.BatchRotation(company_versions(floor, funds["post_floor"]), size)
             results.append(Result(
                 f"POST batch of {size}",
                 timings_ms(workloads.http_post(client, funds["post_http"], http_rotation)),
-                timings_ms(workloads.floor_post(writes, funds["post_floor"], floor_rotation)),
+                timings_ms(workloads.floor_post(floor, funds["post_floor"], floor_rotation)),
                 target_ms=target, target_ratio=3.0 if size == 50 else None))
 
         for count, target in ((100, 5.0), (1000, 25.0)):
@@ -72,7 +72,7 @@ def run_scenarios(base_url, url, funds) -> list[Result]:
                 f"GET latest, {count:,} companies",
                 timings_ms(workloads.http_get(client, f"/api/funds/{fund_id}/allocations/latest",
                                               b'"company_id"', count)),
-                timings_ms(workloads.floor_latest(reads, fund_id, count)),
+                timings_ms(workloads.floor_latest(floor, fund_id, count)),
                 target_ms=target))
 
         for sort_by in SORT_ORDERS:
@@ -83,14 +83,13 @@ def run_scenarios(base_url, url, funds) -> list[Result]:
                 pages[count] = Result(
                     f"GET companies {sort_by}, {count:,}",
                     timings_ms(workloads.http_get(client, path, b'"fund_id"', 200)),
-                    timings_ms(workloads.floor_list(reads, fund_id, sort_by, 200)),
+                    timings_ms(workloads.floor_list(floor, fund_id, sort_by, 200)),
                     target_ms=10.0 if count == 100_000 else None)
             pages[100_000].versus = pages[1000]
             results.extend([pages[1000], pages[100_000]])
     finally:
         client.close()
-        reads.close()
-        writes.close()
+        floor.close()
     return results
 
 
@@ -103,14 +102,14 @@ def healthz_median_ms(base_url) -> float:
         client.close()
 
 
-def requests_per_second(base_url, fund_id) -> float:
+def requests_per_second(base_url, token, fund_id) -> float:
     """GET latest (100 companies) from THROUGHPUT_CLIENTS threads at once."""
     path = f"/api/funds/{fund_id}/allocations/latest"
     done, failures = [0] * THROUGHPUT_CLIENTS, []
     deadline = time.perf_counter() + THROUGHPUT_SECONDS
 
     def client_loop(index):
-        client = Client(base_url)
+        client = Client(base_url, token)
         call = workloads.http_get(client, path, b'"company_id"', 100)
         try:
             while time.perf_counter() < deadline:
@@ -132,6 +131,16 @@ def requests_per_second(base_url, fund_id) -> float:
     return sum(done) / (time.perf_counter() - started)
 
 
+def writer_token(url) -> str:
+    database = Database(url, max_size=1)
+    try:
+        _token_id, token = create_token(database, user_id=1, role="writer", fund_ids=None,
+                                        expires_in_days=1)
+        return token
+    finally:
+        database.close()
+
+
 def server_version(url) -> str:
     conn = connect(url)
     try:
@@ -151,9 +160,12 @@ def main() -> int:
                 funds = seed_all(conn)
             finally:
                 conn.close()
-            with running_gunicorn(url, workers=2) as base_url:
-                results = run_scenarios(base_url, url, funds)
-                rps = requests_per_second(base_url, funds["latest_100"])
+            token = writer_token(url)
+            # Production settings: authentication on (one token lookup per
+            # request); the rate limit raised so that it never trips.
+            with running_gunicorn(url, workers=2, env={"AUTH_MODE": "on"}) as base_url:
+                results = run_scenarios(base_url, token, url, funds)
+                rps = requests_per_second(base_url, token, funds["latest_100"])
                 fixed_ms = healthz_median_ms(base_url)
             version = server_version(url)
     except BenchError as exc:
@@ -163,7 +175,8 @@ def main() -> int:
     print(f"\nGET latest (100 companies), {THROUGHPUT_CLIENTS} concurrent clients "
           f"(threads): {rps:,.0f} requests/s")
     print(f"GET /healthz (HTTP + Flask + gunicorn, no database): median {fixed_ms:.2f} ms")
-    print(f"\nPostgreSQL {version}; gunicorn 2 sync workers; Python {platform.python_version()}; "
+    print(f"\nPostgreSQL {version}; gunicorn 2 sync workers, authentication on; "
+          f"Python {platform.python_version()}; "
           f"{os.cpu_count()} CPUs shared by the client, gunicorn and PostgreSQL; "
           f"whole run {time.perf_counter() - started:.0f} s")
     return 0

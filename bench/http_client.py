@@ -15,9 +15,12 @@ class BenchError(RuntimeError):
 
 
 class Client:
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, token: str | None = None):
         parts = urlsplit(base_url)
         self._conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self._headers = {"Connection": "keep-alive"}
+        if token is not None:
+            self._headers["Authorization"] = f"Bearer {token}"
 
     def get(self, path: str) -> bytes:
         return self._send("GET", path, None)
@@ -29,7 +32,7 @@ class Client:
         self._conn.close()
 
     def _send(self, method, path, body) -> bytes:
-        headers = {"Connection": "keep-alive"}
+        headers = dict(self._headers)
         if body is not None:
             headers["Content-Type"] = "application/json"
         self._conn.request(method, path, body=body, headers=headers)

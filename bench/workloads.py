@@ -2,9 +2,10 @@
 the same result obtained with psycopg2 directly, with the cheapest SQL.
 
 Floors (see bench/README.md):
-- POST of k companies: BEGIN; SELECT … ORDER BY id FOR UPDATE (versions and
-  previous values); UPDATE … FROM unnest(…) with the version check; INSERT of
-  the audit event (the same payload shape, built in Python); COMMIT.
+- POST of k companies, in three round trips: BEGIN with SELECT … ORDER BY id
+  FOR UPDATE (versions and previous values); UPDATE … FROM unnest(…) with the
+  version check and the INSERT of the audit event (the same payload shape,
+  built in Python) in one statement; COMMIT.
 - GET latest: one SELECT of the fund's rows in id order, fetched as tuples
   (no JSON, no totals: a lower bound).
 - GET companies: one SELECT of the page's columns, ORDER BY the index key,
@@ -69,14 +70,16 @@ def http_post(client, fund_id, rotation):
 
 
 def floor_post(conn, fund_id, rotation):
-    """`conn` is a psycopg2 connection in its default (transactional) mode:
-    psycopg2 sends the BEGIN itself before the first statement."""
+    """`conn` is in autocommit mode: three round trips, as few as the work
+    allows — BEGIN with the locking SELECT; the UPDATE and the audit INSERT in
+    one statement; COMMIT."""
 
     def call():
         company_ids, planned = rotation.next_batch()
+        size = len(company_ids)
         with conn.cursor() as cur:
             cur.execute(
-                "SELECT id, allocation_version, planned_reserves_cents, "
+                "BEGIN; SELECT id, allocation_version, planned_reserves_cents, "
                 "allocation_cap_cents, allocation_reason FROM portfoliocompanies "
                 "WHERE id = ANY(%s) AND fund_id = %s ORDER BY id FOR UPDATE",
                 (company_ids, fund_id))
@@ -84,23 +87,23 @@ def floor_post(conn, fund_id, rotation):
             if [row[1] for row in previous] != [rotation.versions[c] for c in company_ids]:
                 raise BenchError("floor: unexpected versions")
             cur.execute(
-                "UPDATE portfoliocompanies c SET planned_reserves_cents = b.planned, "
+                "WITH updated AS (UPDATE portfoliocompanies c SET planned_reserves_cents = b.planned, "
                 "allocation_cap_cents = b.cap, allocation_reason = b.reason, "
                 "allocation_version = c.allocation_version + 1, last_allocation_at = now() "
                 "FROM unnest(%s::integer[], %s::bigint[], %s::bigint[], %s::text[], "
                 "%s::integer[]) AS b (id, planned, cap, reason, expected) "
-                "WHERE c.id = b.id AND c.allocation_version = b.expected",
-                (company_ids, [planned] * len(company_ids), [planned * 2] * len(company_ids),
-                 ["bench"] * len(company_ids), [row[1] for row in previous]))
-            if cur.rowcount != len(company_ids):
-                raise BenchError("floor: version check failed")
-            cur.execute(
-                "INSERT INTO fund_events (fund_id, event_type, payload, operation, "
+                "WHERE c.id = b.id AND c.id = ANY(%s) AND c.allocation_version = b.expected "
+                "RETURNING 1), "
+                "event AS (INSERT INTO fund_events (fund_id, event_type, payload, operation, "
                 "entity_type, metadata) VALUES (%s, 'ALLOCATION_UPDATED', %s, 'UPDATE', "
-                "'allocation', %s)",
-                (fund_id, _audit_payload(previous, planned),
-                 json.dumps({"company_count": len(company_ids)})))
-        conn.commit()
+                "'allocation', %s) RETURNING 1) "
+                "SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM event)",
+                (company_ids, [planned] * size, [planned * 2] * size, ["bench"] * size,
+                 [row[1] for row in previous], company_ids,
+                 fund_id, _audit_payload(previous, planned), json.dumps({"company_count": size})))
+            if cur.fetchone() != (size, 1):
+                raise BenchError("floor: version check failed")
+            cur.execute("COMMIT")
         for row in previous:
             rotation.versions[row[0]] = row[1] + 1
     return call

@@ -61,10 +61,11 @@ def version_and_events(sql, fund_id, company_id):
 
 def terminate_app_connections(sql) -> int:
     """pg_terminate_backend every connection the service has open to this
-    test database (none of other databases' or of this session's own)."""
+    test database (none of other databases' or of this session's own), and
+    wait (up to 5 s) until each of those backends is gone."""
     with sql.cursor() as cur:
         cur.execute(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND application_name = %s "
             "AND pid <> pg_backend_pid()", (APP_NAME,))
         return cur.fetchone()[0]

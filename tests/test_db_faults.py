@@ -80,7 +80,7 @@ def test_connections_killed_between_requests_are_replaced_without_a_restart(
 
     for round_number in range(3):
         assert terminate_app_connections(sql) >= 1
-        # The dead pooled connection is found at BEGIN and replaced at once.
+        # The dead pooled connection is noticed before use and replaced.
         assert client.get(url).status_code == 200
         response = client.post(f"/api/funds/{fund_id}/allocations",
                                json=batch(company_id, round_number + 1, round_number))

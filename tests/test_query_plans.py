@@ -35,8 +35,7 @@ class ExplainingTransaction(Transaction):
 
     def execute(self, name, params=None):
         query = self._cursor.mogrify(self._queries[name], params).decode()
-        self._cursor.execute("EXPLAIN (FORMAT JSON) " + query)
-        return self._cursor
+        return self._send("EXPLAIN (FORMAT JSON) " + query, None)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@
 --   matched, and the caller rolls back when updated_count falls short.
 -- Locks: the row locks taken by lock_companies.sql (held to COMMIT); the
 --   fund_events insert takes FOR KEY SHARE on the fund row through its FK.
--- Index: portfoliocompanies primary key.
+-- Index: portfoliocompanies primary key (id = ANY(company_ids)), so the
+--   plan never scans the whole fund, however stale its statistics.
 WITH batch AS (
     SELECT *
     FROM unnest(%(company_ids)s::integer[], %(planned)s::bigint[], %(caps)s::bigint[],
@@ -28,6 +29,7 @@ WITH batch AS (
         last_allocation_at     = now()
     FROM batch b
     WHERE c.id = b.company_id
+      AND c.id = ANY(%(company_ids)s::integer[])  -- primary-key lookups, whatever the fund's size
       AND c.fund_id = %(fund_id)s
       AND c.allocation_version = b.expected_version
     RETURNING c.id
