@@ -1,26 +1,21 @@
 """Flask CLI: `flask --app wsgi db …`, `seed-demo`, `monitor …`, `maintenance …`, `tokens …`."""
 import click
-from flask import current_app
-from flask.cli import AppGroup
 
 from . import migrations
 from .auth.cli import tokens_cli
+from .cli_support import DatabaseCommands, database, print_table, reports_database_errors
 from .demo.service import seed_demo
 from .operations import service as operations
 
-db_cli = AppGroup("db", help="Schema migrations (yoyo).")
-monitor_cli = AppGroup("monitor", help="The seed document's monitoring queries.")
-maintenance_cli = AppGroup("maintenance", help="The seed document's cleanup queries.")
-
-
-def _database():
-    return current_app.extensions["database"]
+db_cli = DatabaseCommands("db", help="Schema migrations (yoyo).")
+monitor_cli = DatabaseCommands("monitor", help="The seed document's monitoring queries.")
+maintenance_cli = DatabaseCommands("maintenance", help="The seed document's cleanup queries.")
 
 
 @db_cli.command("upgrade")
 def db_upgrade():
     """Apply every pending migration."""
-    applied = migrations.upgrade(_database().dsn)
+    applied = migrations.upgrade(database().dsn)
     click.echo("\n".join(f"applied {m}" for m in applied) or "already up to date")
 
 
@@ -29,36 +24,31 @@ def db_upgrade():
 @click.option("--all", "everything", is_flag=True, help="Undo every applied migration.")
 def db_rollback(count, everything):
     """Roll back the most recent migration(s)."""
-    undone = migrations.rollback(_database().dsn, None if everything else count)
+    undone = migrations.rollback(database().dsn, None if everything else count)
     click.echo("\n".join(f"rolled back {m}" for m in undone) or "nothing to roll back")
 
 
 @db_cli.command("status")
 def db_status():
     """List migrations and whether each is applied."""
-    for migration_id, applied in migrations.status(_database().dsn):
+    for migration_id, applied in migrations.status(database().dsn):
         click.echo(f"{'applied' if applied else 'pending'}  {migration_id}")
 
 
 @click.command("seed-demo")
+@reports_database_errors
 def seed_demo_command():
     """Create the demo fund (once) and print its id."""
-    fund_id, created = seed_demo(_database())
+    fund_id, created = seed_demo(database())
     click.echo(f"{'created' if created else 'found'} demo fund {fund_id}", err=True)
     click.echo(fund_id)
-
-
-def _print_table(columns, rows):
-    click.echo("\t".join(columns))
-    for row in rows:
-        click.echo("\t".join("" if value is None else str(value) for value in row))
 
 
 @monitor_cli.command("activity")
 @click.option("--hours", default=24, show_default=True, type=click.IntRange(1))
 def monitor_activity(hours):
     """Allocation updates per fund in the last N hours."""
-    _print_table(*operations.recent_activity(_database(), hours))
+    print_table(*operations.recent_activity(database(), hours))
 
 
 @monitor_cli.command("high-versions")
@@ -66,25 +56,25 @@ def monitor_activity(hours):
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
 def monitor_high_versions(min_version, limit):
     """Companies with many allocation versions (contention)."""
-    _print_table(*operations.high_versions(_database(), min_version, limit))
+    print_table(*operations.high_versions(database(), min_version, limit))
 
 
 @monitor_cli.command("cap-violations")
 def monitor_cap_violations():
     """Companies whose planned reserves exceed their cap."""
-    _print_table(*operations.cap_violations(_database()))
+    print_table(*operations.cap_violations(database()))
 
 
 @maintenance_cli.command("purge-events")
 def maintenance_purge_events():
     """Delete allocation audit events older than the 7-year retention period."""
-    click.echo(f"deleted {operations.purge_expired_events(_database())} event(s)")
+    click.echo(f"deleted {operations.purge_expired_events(database())} event(s)")
 
 
 @maintenance_cli.command("reset-iterations")
 def maintenance_reset_iterations():
     """Reset allocation_iteration where the last allocation is over a year old."""
-    click.echo(f"reset {operations.reset_stale_iterations(_database())} compan(ies)")
+    click.echo(f"reset {operations.reset_stale_iterations(database())} compan(ies)")
 
 
 def register_commands(app):

@@ -5,18 +5,25 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from app import migrations
 from app.demo.service import DEMO_FUND, demo_companies
 
 from .support import PROJECT_ROOT
 
 
-def flask(url, *args) -> subprocess.CompletedProcess:
-    """Run `flask --app wsgi ARGS` against `url`; fail the test on a non-zero exit."""
-    result = subprocess.run(
+def run_flask(url, *args) -> subprocess.CompletedProcess:
+    """Run `flask --app wsgi ARGS` against `url`."""
+    return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=PROJECT_ROOT, env={**os.environ, "DATABASE_URL": url, "AUTH_MODE": "off"},
         capture_output=True, text=True, timeout=120)
+
+
+def flask(url, *args) -> subprocess.CompletedProcess:
+    """Run `flask --app wsgi ARGS` against `url`; fail the test on a non-zero exit."""
+    result = run_flask(url, *args)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     return result
@@ -205,3 +212,18 @@ def test_reset_iterations_resets_only_companies_idle_for_over_a_year(database_ur
     assert fund_factory.row(idle)["allocation_version"] == 5
     assert fund_factory.row(busy)["allocation_iteration"] == 3
 
+
+
+UNREACHABLE = "postgresql://postgres@127.0.0.1:1/none"
+
+
+@pytest.mark.parametrize("args", [("db", "status"), ("db", "upgrade"), ("seed-demo",),
+                                  ("tokens", "list"), ("monitor", "cap-violations"),
+                                  ("maintenance", "purge-events")])
+def test_an_unreachable_database_is_one_line_on_stderr_not_a_traceback(args):
+    result = run_flask(UNREACHABLE, *args)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Error: database unavailable: " in result.stderr
+    assert result.stdout == ""

@@ -1,18 +1,13 @@
 """`flask --app wsgi tokens create|list|revoke`."""
 import click
-from flask import current_app
-from flask.cli import AppGroup
 
+from ..cli_support import DatabaseCommands, database, print_table
 from ..fields import MAX_INT4
 from . import service
 
-tokens_cli = AppGroup("tokens", help="API bearer tokens (stored only as SHA-256 hashes).")
+tokens_cli = DatabaseCommands("tokens", help="API bearer tokens (stored only as SHA-256 hashes).")
 
 _ID = click.IntRange(1, MAX_INT4)
-
-
-def _database():
-    return current_app.extensions["database"]
 
 
 @tokens_cli.command("create")
@@ -28,7 +23,7 @@ def tokens_create(user_id, role, fund_ids, expires_in_days):
     """Issue a token and print it, alone, on stdout (it is shown only once)."""
     try:
         token_id, token = service.create_token(
-            _database(), user_id=user_id, role=role, fund_ids=list(fund_ids),
+            database(), user_id=user_id, role=role, fund_ids=list(fund_ids),
             expires_in_days=expires_in_days)
     except service.UnknownFunds as exc:
         raise click.BadParameter(str(exc), param_hint="--fund") from None
@@ -40,17 +35,14 @@ def tokens_create(user_id, role, fund_ids, expires_in_days):
 @tokens_cli.command("list")
 def tokens_list():
     """List tokens (id, user, role, funds, dates, status); never the tokens."""
-    columns, rows = service.list_tokens(_database())
-    click.echo("\t".join(columns))
-    for row in rows:
-        click.echo("\t".join("" if value is None else str(value) for value in row))
+    print_table(*service.list_tokens(database()))
 
 
 @tokens_cli.command("revoke")
 @click.argument("token_id", type=_ID)
 def tokens_revoke(token_id):
     """Revoke a token at once (its next request gets 401)."""
-    outcome = service.revoke_token(_database(), token_id)
+    outcome = service.revoke_token(database(), token_id)
     if outcome == "not_found":
         raise click.ClickException(f"no token {token_id}")
     click.echo(f"token {token_id} {'revoked' if outcome == 'revoked' else 'was already revoked'}")
