@@ -21,6 +21,9 @@ class ErrorSchema(Schema):
 
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
+    # Document only the responses an endpoint really gives (no catch-all
+    # "default"), so that a client or a fuzzer can hold us to them.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error):
         return error_response(error)

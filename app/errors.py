@@ -60,8 +60,8 @@ def flatten_messages(messages, prefix=""):
 
 
 def _from_webargs(error):
-    """webargs reports a bad body or query string as 422 with messages keyed
-    by location; SPEC wants 400 with a code naming which part was wrong."""
+    """webargs reports a bad body or query string with messages keyed by
+    location; SPEC wants a code naming which part was wrong."""
     messages = (getattr(error, "data", None) or {}).get("messages") or {}
     if "json" in messages:
         return ApiError(400, "validation_error", "The request body is invalid.",
@@ -76,7 +76,7 @@ def _from_webargs(error):
 def as_api_error(error: HTTPException) -> ApiError:
     if isinstance(error, ApiError):
         return error
-    if error.code == 422:
+    if "messages" in (getattr(error, "data", None) or {}):
         return _from_webargs(error)
     code, message = _CODE_BY_STATUS.get(
         error.code, (error.name.lower().replace(" ", "_"), error.name + ".")

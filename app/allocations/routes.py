@@ -61,7 +61,7 @@ def latest_allocations(fund_id):
 
 
 @blp.route("/<fund_id:fund_id>/allocations", methods=["POST"])
-@blp.arguments(AllocationBatchSchema, example=BATCH_EXAMPLE)
+@blp.arguments(AllocationBatchSchema, example=BATCH_EXAMPLE, error_status_code=400)
 @blp.response(200, AllocationResultSchema)
 @documents_errors(blp, "invalid_fund_id", "invalid_request_body", "validation_error",
                   "fund_not_found", "company_not_found", "version_conflict",

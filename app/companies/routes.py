@@ -44,7 +44,8 @@ def require_utf8_query_string():
 @blp.route("/<fund_id:fund_id>/companies")
 # webargs ignores unknown query parameters unless told otherwise; refuse them
 # so that a misspelt parameter (`sortby=name_asc`) is not silently ignored.
-@blp.arguments(CompanyListQuerySchema, location="query", as_kwargs=False, unknown=RAISE)
+@blp.arguments(CompanyListQuerySchema, location="query", as_kwargs=False, unknown=RAISE,
+               error_status_code=400)
 @blp.response(200, CompanyPageSchema, example=PAGE_EXAMPLE)
 @documents_errors(blp, "invalid_fund_id", "invalid_query_parameters", "fund_not_found")
 def list_companies(query, fund_id):
