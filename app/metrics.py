@@ -12,11 +12,19 @@ once per process, however many apps the process creates.
 import os
 import time
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from flask_smorest import Blueprint
-from prometheus_client import (CONTENT_TYPE_PLAIN_0_0_4, REGISTRY, CollectorRegistry, Counter,
-                               Gauge, Histogram, disable_created_metrics, generate_latest,
-                               multiprocess)
+from prometheus_client import (
+    CONTENT_TYPE_PLAIN_0_0_4,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
 
 # `*_created` timestamps exist only in single-process mode; leave them out
 # so that the page has the same series however the service runs.

@@ -7,7 +7,6 @@ import threading
 import time
 from statistics import median
 
-
 from app.auth.service import create_token
 from app.db import Database
 from tests.support import running_gunicorn

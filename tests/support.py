@@ -116,3 +116,19 @@ def _wait_until_up(base_url, process, timeout_s):
             pass
         time.sleep(0.1)
     raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def run_flask(url, *args) -> subprocess.CompletedProcess:
+    """Run `flask --app wsgi ARGS` against `url`."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=PROJECT_ROOT, env={**os.environ, "DATABASE_URL": url, "AUTH_MODE": "off"},
+        capture_output=True, text=True, timeout=120)
+
+
+def flask(url, *args) -> subprocess.CompletedProcess:
+    """Run `flask --app wsgi ARGS` against `url`; fail the test on a non-zero exit."""
+    result = run_flask(url, *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    return result

@@ -14,11 +14,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.logging_setup import JsonFormatter
 
-from .security_support import (batch, bearer, issue_token, secured_app,
-                               version_and_events)
-from .support import PROJECT_ROOT, running_gunicorn
-from .test_cli import flask
-from .test_http_errors import assert_error
+from .api_support import assert_error
+from .security_support import batch, bearer, issue_token, secured_app, version_and_events
+from .support import PROJECT_ROOT, flask, running_gunicorn
 
 FUND_NOT_FOUND_BODY = {"error": "fund_not_found", "message": "Fund not found."}
 

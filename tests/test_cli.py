@@ -1,32 +1,13 @@
 """The Flask CLI run as an operator runs it (`flask --app wsgi …` in a
 subprocess): migrations, the demo seed, the monitoring and cleanup commands
 (issue 2, "Deliver" 3, 6 and 8; SPEC §6)."""
-import os
-import subprocess
-import sys
 
 import pytest
 
 from app import migrations
 from app.demo.service import DEMO_FUND, demo_companies
 
-from .support import PROJECT_ROOT
-
-
-def run_flask(url, *args) -> subprocess.CompletedProcess:
-    """Run `flask --app wsgi ARGS` against `url`."""
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=PROJECT_ROOT, env={**os.environ, "DATABASE_URL": url, "AUTH_MODE": "off"},
-        capture_output=True, text=True, timeout=120)
-
-
-def flask(url, *args) -> subprocess.CompletedProcess:
-    """Run `flask --app wsgi ARGS` against `url`; fail the test on a non-zero exit."""
-    result = run_flask(url, *args)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Traceback" not in result.stderr
-    return result
+from .support import flask, run_flask
 
 
 def _lines(result) -> list[str]:

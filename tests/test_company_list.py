@@ -7,8 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .test_http_errors import assert_error
-from .test_update_allocations import UNKNOWN_FUND_ID, api_timestamp
+from .api_support import UNKNOWN_FUND_ID, api_timestamp, assert_error
 
 ITEM_FIELDS = {"id", "fund_id", "name", "sector", "stage", "status", "invested_cents",
                "planned_reserves_cents", "deployed_reserves_cents", "exit_moic_bps",

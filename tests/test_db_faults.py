@@ -14,11 +14,19 @@ import requests
 from app import create_app
 from app.db import Database, DatabaseUnavailable
 
-from .security_support import (InThread, app_backends_waiting_on_locks, assert_http_error,
-                               batch, bearer, row_locked,
-                               terminate_app_connections, version_and_events, wait_until)
+from .api_support import assert_error
+from .security_support import (
+    InThread,
+    app_backends_waiting_on_locks,
+    assert_http_error,
+    batch,
+    bearer,
+    row_locked,
+    terminate_app_connections,
+    version_and_events,
+    wait_until,
+)
 from .support import running_gunicorn
-from .test_http_errors import assert_error
 
 UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/nowhere"
 

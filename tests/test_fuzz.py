@@ -7,13 +7,15 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance,
-                                               response_headers_conformance,
-                                               response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
+from .api_support import assert_error
 from .security_support import batch, bearer, issue_token, secured_app
-from .test_http_errors import assert_error
 
 EXAMPLES = 25  # per operation, mode and fund choice: bounded, a few seconds in all
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

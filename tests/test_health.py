@@ -8,7 +8,7 @@ from app import create_app, migrations
 from app.config import Settings
 from app.db import Database
 
-from .test_http_errors import assert_error
+from .api_support import assert_error
 
 UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/none"
 

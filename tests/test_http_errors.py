@@ -9,23 +9,10 @@ import requests
 from app import create_app
 from app.logging_setup import JsonFormatter
 
+from .api_support import assert_error
 from .support import running_gunicorn
 
-ERROR_KEYS = {"error", "message", "details", "conflicts", "request_id"}
 GENERATED_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-
-
-def assert_error(response, status, code):
-    """`response` is SPEC §2's error: exact status and code, only the allowed
-    keys, and the request id of the X-Request-ID header. Returns the body."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert body["error"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    assert {"error", "message", "request_id"} <= set(body) <= ERROR_KEYS
-    assert body["request_id"] == response.headers["X-Request-ID"]
-    return body
 
 
 def _valid_batch():

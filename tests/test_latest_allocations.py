@@ -2,13 +2,15 @@
 order and totals, timestamps, empty and unknown funds, ETag and 304."""
 import pytest
 
-from .test_http_errors import assert_error
-from .test_update_allocations import (API_TIMESTAMP, MAX_AMOUNT, UNKNOWN_FUND_ID, api_timestamp,
-                                      post_batch)
-
-
-def get_latest(client, fund_id, headers=None):
-    return client.get(f"/api/funds/{fund_id}/allocations/latest", headers=headers or {})
+from .api_support import (
+    API_TIMESTAMP,
+    MAX_AMOUNT,
+    UNKNOWN_FUND_ID,
+    api_timestamp,
+    assert_error,
+    get_latest,
+    post_batch,
+)
 
 
 def expected_company(row):

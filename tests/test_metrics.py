@@ -7,8 +7,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from .security_support import (InThread, app_backends_waiting_on_locks, batch, row_locked,
-                               wait_until)
+from .security_support import InThread, app_backends_waiting_on_locks, batch, row_locked, wait_until
 from .support import running_gunicorn
 
 LATEST_ROUTE = "/api/funds/<fund_id:fund_id>/allocations/latest"

@@ -9,8 +9,8 @@ import redis
 
 from app.config import ConfigError, load_settings
 
+from .api_support import assert_error
 from .security_support import bearer, issue_token, secured_app
-from .test_http_errors import assert_error
 
 WINDOW_S = 60
 

@@ -6,11 +6,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .test_http_errors import assert_error
-from .test_latest_allocations import get_latest
-from .test_update_allocations import (MAX_INT4, UNKNOWN_FUND_ID, api_timestamp,
-                                      assert_validation_error, post_batch, set_version,
-                                      unchanged)
+from .api_support import (
+    MAX_INT4,
+    UNKNOWN_FUND_ID,
+    api_timestamp,
+    assert_error,
+    assert_validation_error,
+    get_latest,
+    post_batch,
+    set_version,
+    unchanged,
+)
 
 
 @pytest.fixture

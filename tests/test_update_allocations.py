@@ -2,75 +2,25 @@
 at its boundaries, the order of the rules, the version check, the merge of
 omitted fields, the written rows, the audit event and the response.
 
-The helpers at the top (posting, validation-error checks, before/after
-snapshots) are shared with the other allocation test files.
 """
 import copy
 import json
 import re
-from contextlib import contextmanager
-from datetime import timezone
 
 import pytest
 
-from .test_http_errors import assert_error
-
-MAX_AMOUNT = 2**53 - 1
-MAX_INT4 = 2**31 - 1
-UNKNOWN_FUND_ID = MAX_INT4  # a valid id no test fund will ever reach
-API_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-
-
-# ---------------------------------------------------------------- helpers
-
-def post_batch(client, fund_id, body, headers=None):
-    return client.post(f"/api/funds/{fund_id}/allocations", json=body, headers=headers or {})
-
-
-def post_raw(client, fund_id, text, content_type="application/json"):
-    return client.post(f"/api/funds/{fund_id}/allocations", data=text,
-                       content_type=content_type)
-
-
-def assert_validation_error(response, *paths):
-    """400 validation_error whose details name exactly these field paths."""
-    body = assert_error(response, 400, "validation_error")
-    assert sorted(body["details"]) == sorted(paths), body["details"]
-    for messages in body["details"].values():
-        assert messages and all(isinstance(m, str) and m for m in messages)
-    return body
-
-
-def fund_state(sql, *fund_ids):
-    """Every column of the funds' companies and every audit event, in id order."""
-    with sql.cursor() as cur:
-        cur.execute("SELECT * FROM portfoliocompanies WHERE fund_id = ANY(%s) ORDER BY id",
-                    (list(fund_ids),))
-        companies = cur.fetchall()
-        cur.execute("SELECT * FROM fund_events WHERE fund_id = ANY(%s) ORDER BY id",
-                    (list(fund_ids),))
-        events = cur.fetchall()
-    return companies, events
-
-
-@contextmanager
-def unchanged(sql, *fund_ids):
-    """Asserts that nothing in these funds changed inside the block."""
-    before = fund_state(sql, *fund_ids)
-    yield
-    assert fund_state(sql, *fund_ids) == before
-
-
-def api_timestamp(moment):
-    """A timestamptz as the API renders it (milliseconds, truncated, Z)."""
-    utc = moment.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def set_version(sql, company_id, version):
-    with sql.cursor() as cur:
-        cur.execute("UPDATE portfoliocompanies SET allocation_version = %s WHERE id = %s",
-                    (version, company_id))
+from .api_support import (
+    MAX_AMOUNT,
+    MAX_INT4,
+    UNKNOWN_FUND_ID,
+    api_timestamp,
+    assert_error,
+    assert_validation_error,
+    post_batch,
+    post_raw,
+    set_version,
+    unchanged,
+)
 
 
 def with_value(body, path, value):

@@ -13,8 +13,8 @@ import psycopg2
 import pytest
 import requests
 
+from .api_support import fund_state, set_version, unchanged
 from .support import running_gunicorn
-from .test_update_allocations import fund_state, set_version, unchanged
 
 WAIT_S = 30
 

@@ -1,8 +1,7 @@
 """Request and response bodies of the allocation endpoints (SPEC §3, §5)."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import (MAX_AMOUNT, MAX_INT4, Amount, Int4Id, Text, is_int_in,
-                      is_utf8_encodable)
+from ..fields import MAX_AMOUNT, MAX_INT4, Amount, Int4Id, Text, is_int_in, is_utf8_encodable
 
 MAX_UPDATES = 100
 MAX_REASON_LENGTH = 1000
