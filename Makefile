@@ -21,13 +21,19 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-# Migrate, seed the demo fund, then serve with gunicorn on $(BIND).
+# Migrate, seed the demo fund, issue a demo writer token (7 days), then
+# serve with gunicorn on $(BIND).
 run: migrate
 	@fund_id=$$($(FLASK) seed-demo 2>/dev/null) && \
+	token=$$($(FLASK) tokens create --user-id 1 --role writer --fund $$fund_id --expires-in-days 7 2>/dev/null) && \
 	echo "" && \
-	echo "  API docs:   http://$(BIND)/docs" && \
-	echo "  Demo fund:  http://$(BIND)/api/funds/$$fund_id/allocations/latest" && \
-	echo "  Health:     http://$(BIND)/healthz   http://$(BIND)/readyz" && \
+	echo "  API docs:    http://$(BIND)/docs   (Authorize: paste the token)" && \
+	echo "  Demo fund:   http://$(BIND)/api/funds/$$fund_id/allocations/latest" && \
+	echo "  Health:      http://$(BIND)/healthz   http://$(BIND)/readyz   http://$(BIND)/metrics" && \
+	echo "  Demo token:  $$token" && \
+	echo "" && \
+	echo "  export TOKEN=$$token FUND=$$fund_id" && \
+	echo "  curl -H \"Authorization: Bearer \$$TOKEN\" http://$(BIND)/api/funds/\$$FUND/allocations/latest" && \
 	echo ""
 	BIND=$(BIND) exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 

@@ -11,6 +11,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 keepalive = 5
 accesslog = None  # the app writes one JSON line per request itself
 errorlog = "-"
+# No control socket: several servers (tests, benchmark) may run side by side.
+control_socket_disable = True
 
 # Prometheus multiprocess mode: every worker writes its metrics under this
 # directory and /metrics sums them. It must be set before anything imports
