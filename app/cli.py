@@ -59,6 +59,14 @@ def monitor_high_versions(min_version, limit):
     print_table(*operations.high_versions(database(), min_version, limit))
 
 
+@monitor_cli.command("events")
+@click.option("--fund", "fund_id", required=True, type=click.IntRange(1, 2**31 - 1))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
+def monitor_events(fund_id, limit):
+    """A fund's latest audit events: time, user, update count, request id."""
+    print_table(*operations.recent_events(database(), fund_id, limit))
+
+
 @monitor_cli.command("cap-violations")
 def monitor_cap_violations():
     """Companies whose planned reserves exceed their cap."""

@@ -117,6 +117,33 @@ def test_monitor_activity_counts_recent_allocation_updates_per_fund(database_url
     assert quiet not in by_fund and stale not in by_fund
 
 
+def test_monitor_events_lists_a_funds_audit_events_newest_first(database_url, app, fund_factory):
+    fund_id, (company_id,) = fund_factory.fund_with_companies([{}])
+    other_fund = fund_factory.fund()
+    client = app.test_client()
+    for version in (1, 2):
+        response = client.post(
+            f"/api/funds/{fund_id}/allocations",
+            json={"expected_version": version,
+                  "updates": [{"company_id": company_id, "planned_reserves_cents": version}]},
+            headers={"X-Request-ID": f"cli-events-{version}"})
+        assert response.status_code == 200
+
+    header, rows = _table(flask(database_url, "monitor", "events", "--fund", str(fund_id)))
+    _, other_rows = _table(flask(database_url, "monitor", "events", "--fund", str(other_fund)))
+    _, newest_only = _table(flask(database_url, "monitor", "events", "--fund", str(fund_id),
+                                  "--limit", "1"))
+
+    assert header == ["id", "event_time", "user_id", "event_type", "operation",
+                      "update_count", "new_version", "request_id"]
+    assert [(r[3], r[4], r[5], r[6], r[7]) for r in rows] == [
+        ("ALLOCATION_UPDATED", "UPDATE", "1", "3", "cli-events-2"),
+        ("ALLOCATION_UPDATED", "UPDATE", "1", "2", "cli-events-1")]
+    assert all(r[2] == "" for r in rows)  # authentication is off in the test app
+    assert other_rows == []
+    assert newest_only == rows[:1]
+
+
 def test_monitor_high_versions_lists_contended_companies(database_url, fund_factory):
     fund_id = fund_factory.fund()
     hot = fund_factory.company(fund_id, name="Hot Co", allocation_version=2_000_000_000)

@@ -10,6 +10,11 @@ def high_versions(database, min_version: int, limit: int):
         tx, "monitoring/high_versions", {"min_version": min_version, "limit": limit}))
 
 
+def recent_events(database, fund_id: int, limit: int):
+    return database.run(lambda tx: _table(
+        tx, "monitoring/recent_events", {"fund_id": fund_id, "limit": limit}))
+
+
 def cap_violations(database):
     return database.run(lambda tx: _table(tx, "monitoring/cap_violations"))
 
