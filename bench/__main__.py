@@ -15,7 +15,7 @@ from . import workloads
 from .database import bench_database, connect
 from .http_client import BenchError, Client
 from .report import Result, print_table
-from .seed import analyze, company_versions, seed_fund
+from .seed import company_versions, seed_fund, settle
 
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "250"))
 WARMUP = 30
@@ -45,7 +45,7 @@ def seed_all(conn) -> dict:
         "post_http": seed_fund(conn, 1000, "POST via HTTP"),
         "post_floor": seed_fund(conn, 1000, "POST floor"),
     }
-    analyze(conn)
+    settle(conn)
     print(f"seeded 104,100 companies in 6 funds in {time.perf_counter() - started:.1f} s",
           flush=True)
     return funds

@@ -46,6 +46,15 @@ def analyze(conn) -> None:
         cur.execute("ANALYZE funds, portfoliocompanies, fund_events")
 
 
+def settle(conn) -> None:
+    """After seeding: vacuum and analyze now, and flush the dirty pages, so
+    that neither autovacuum nor a checkpoint runs during the measurements
+    (on 2 cores either would show up in the first scenarios' figures)."""
+    with conn.cursor() as cur:
+        cur.execute("VACUUM (ANALYZE) funds, portfoliocompanies, fund_events")
+        cur.execute("CHECKPOINT")
+
+
 def company_versions(conn, fund_id: int) -> dict[int, int]:
     """company id → allocation_version, for every company of the fund."""
     with conn.cursor() as cur:
