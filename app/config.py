@@ -50,7 +50,6 @@ def _rate_limit(environ, name, default):
 class Settings:
     database_url: str | None = None
     embedded_data_dir: Path = PROJECT_ROOT / "var" / "pgdata"
-    db_pool_min: int = 1
     db_pool_max: int = 10
     db_connect_timeout_s: int = 3
     statement_timeout_ms: int = 10_000
@@ -71,7 +70,6 @@ def load_settings(environ=None) -> Settings:
     return Settings(
         database_url=environ.get("DATABASE_URL") or None,
         embedded_data_dir=Path(data_dir) if data_dir else Settings.embedded_data_dir,
-        db_pool_min=_int(environ, "DB_POOL_MIN", 1),
         db_pool_max=_int(environ, "DB_POOL_MAX", 10, minimum=1),
         db_connect_timeout_s=_int(environ, "DB_CONNECT_TIMEOUT", 3, minimum=1),
         statement_timeout_ms=_int(environ, "DB_STATEMENT_TIMEOUT_MS", 10_000),
