@@ -8,24 +8,16 @@ import os
 from contextlib import contextmanager
 
 import psycopg2
-import psycopg2.extensions
 from psycopg2 import sql
 
 from app import migrations
+from tests import support
 from tests.support import database_url_for
 
 
 def server_parameters() -> dict:
-    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if url:
-        params = psycopg2.extensions.parse_dsn(url)
-        return {"host": params.get("host", "127.0.0.1"), "port": int(params.get("port", 5432)),
-                "user": params.get("user", "postgres"), "password": params.get("password")}
-    from app.config import load_settings
-    from app.embedded_db import socket_dir_of, start_embedded_server
-
-    server = start_embedded_server(load_settings().embedded_data_dir)
-    return {"host": socket_dir_of(server), "port": 5432, "user": "postgres", "password": None}
+    return support.server_parameters(
+        os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
 
 
 def _admin_connection(server):

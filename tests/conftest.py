@@ -14,25 +14,12 @@ from pytest_postgresql import factories
 from pytest_postgresql.janitor import DatabaseJanitor
 
 from app import create_app, migrations
-from app.config import Settings, load_settings
+from app.config import Settings
 from app.db import Database
 
-from .support import FundFactory, database_url_for
+from .support import FundFactory, database_url_for, server_parameters
 
-
-def _server() -> dict:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        params = psycopg2.extensions.parse_dsn(url)
-        return {"host": params.get("host", "127.0.0.1"), "port": int(params.get("port", 5432)),
-                "user": params.get("user", "postgres"), "password": params.get("password")}
-    from app.embedded_db import socket_dir_of, start_embedded_server
-
-    server = start_embedded_server(load_settings().embedded_data_dir)
-    return {"host": socket_dir_of(server), "port": 5432, "user": "postgres", "password": None}
-
-
-SERVER = _server()
+SERVER = server_parameters(os.environ.get("TEST_DATABASE_URL"))
 # Per-process names, so that two test runs against one server never collide.
 DB_PREFIX = f"fund_allocation_test_{os.getpid()}"
 

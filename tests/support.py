@@ -9,9 +9,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg2.extensions
 import requests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def server_parameters(url: str | None) -> dict:
+    """Connection parameters (host, port, user, password) of the server `url`
+    names (any database on it), or else of the embedded pgserver under ./var."""
+    if url:
+        params = psycopg2.extensions.parse_dsn(url)
+        return {"host": params.get("host", "127.0.0.1"), "port": int(params.get("port", 5432)),
+                "user": params.get("user", "postgres"), "password": params.get("password")}
+    from app.config import load_settings
+    from app.embedded_db import socket_dir_of, start_embedded_server
+
+    server = start_embedded_server(load_settings().embedded_data_dir)
+    return {"host": socket_dir_of(server), "port": 5432, "user": "postgres", "password": None}
 
 
 def database_url_for(server: dict, dbname: str) -> str:

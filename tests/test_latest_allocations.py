@@ -81,16 +81,6 @@ def test_timestamps_are_utc_with_milliseconds(client, fund):
         assert API_TIMESTAMP.fullmatch(stamp)
 
 
-def test_fund_without_companies(client, fund_factory):
-    fund_id = fund_factory.fund()
-    response = get_latest(client, fund_id)
-    assert response.status_code == 200
-    assert response.get_json() == {
-        "fund_id": fund_id, "companies": [],
-        "metadata": {"total_planned_cents": 0, "total_deployed_cents": 0,
-                     "companies_count": 0, "last_updated_at": None}}
-
-
 def test_fund_whose_companies_were_never_allocated_has_no_last_update(client, fund_factory):
     fund_id, _ = fund_factory.fund_with_companies([{"name": "A"}, {"name": "B"}])
     metadata = get_latest(client, fund_id).get_json()["metadata"]
