@@ -27,7 +27,6 @@ from pathlib import Path
 
 import psycopg2
 import psycopg2.errors
-import psycopg2.extensions
 
 log = logging.getLogger(__name__)
 
@@ -244,11 +243,6 @@ class Database:
     def close(self):
         if self._pool is not None and self._pool_pid == os.getpid():
             self._pool.close()
-
-    def observe_pool(self, on_change):
-        """Call `on_change(in_use, max_size)` whenever a connection is taken
-        or given back (pools created from now on)."""
-        self._pool_args["on_change"] = on_change
 
     def observe_pool(self, on_change):
         """Call `on_change(in_use, max_size)` whenever a connection of this
