@@ -96,14 +96,12 @@ def _record_response(response):
     started = g.get("started_at")
     if started is not None:
         LATENCY.labels(*labels).observe(time.perf_counter() - started)
-    if request.endpoint == UPDATE_ENDPOINT:
-        _record_allocation_outcome(response)
+    if request.endpoint == UPDATE_ENDPOINT and response.status_code == 409:
+        VERSION_CONFLICTS.inc()
     return response
 
 
-def _record_allocation_outcome(response):
-    if response.status_code == 200:
-        ALLOCATION_BATCHES.inc()
-        ALLOCATION_COMPANIES.inc((response.get_json(silent=True) or {}).get("updated_count", 0))
-    elif response.status_code == 409:
-        VERSION_CONFLICTS.inc()
+def count_applied_batch(companies_updated: int):
+    """Called by the update route with the batch it applied."""
+    ALLOCATION_BATCHES.inc()
+    ALLOCATION_COMPANIES.inc(companies_updated)

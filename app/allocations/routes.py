@@ -4,6 +4,7 @@ import hashlib
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
+from .. import metrics
 from ..api import documents_errors, json_text_response
 from . import service
 from .schemas import AllocationBatchSchema, AllocationResultSchema, LatestAllocationsSchema
@@ -79,5 +80,7 @@ def update_allocations(batch, fund_id):
     **On 409:** re-read `GET …/allocations/latest`, re-apply your change to
     the fresh values, and post again with the new versions.
     """
-    return service.update_allocations(_database(), fund_id, batch,
-                                      user_id=g.get("user_id"), request_id=g.request_id)
+    result = service.update_allocations(_database(), fund_id, batch,
+                                        user_id=g.get("user_id"), request_id=g.request_id)
+    metrics.count_applied_batch(result["updated_count"])
+    return result
