@@ -20,8 +20,10 @@ Failures are sorted here, once, for every caller:
 """
 import logging
 import os
+import random
 import select
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +33,7 @@ import psycopg2.errors
 log = logging.getLogger(__name__)
 
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
+RETRY_BACKOFF_S = (0.02, 0.06)  # before rerunning a deadlocked transaction
 
 # random_page_cost 1.1 (transaction-local): the data is on SSD or in cache,
 # and with the default 4 the planner reads a fund's companies through a bitmap
@@ -253,12 +256,15 @@ class Database:
 
     def run(self, work):
         """Run `work(tx)` in one transaction; rerun it once after a deadlock
-        or serialization failure."""
+        or serialization failure. The rerun waits a few random milliseconds
+        first, so the transaction that won can finish instead of meeting the
+        rerun in the same cycle again."""
         try:
             with self.transaction() as tx:
                 return work(tx)
         except RetryableConflict:
             log.info("transaction rolled back by a deadlock or serialization failure; retrying once")
+        time.sleep(random.uniform(*RETRY_BACKOFF_S))
         with self.transaction() as tx:
             return work(tx)
 

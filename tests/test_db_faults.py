@@ -170,10 +170,22 @@ def test_a_lock_wait_past_lock_timeout_is_503_and_writes_nothing(
 
 # --- deadlock and serialization failure: retried once ----------------------
 
+@pytest.fixture
+def deadlock_detecting_database(database_url):
+    """PostgreSQL looks for a deadlock once, deadlock_timeout after a backend
+    starts waiting. The app's backends wait 3 s before looking (not 1 s): the
+    test's other transaction has that long to close the cycle, even on a busy
+    machine, and the lock wait never times out first."""
+    db = Database(database_url + "&options=-c%20deadlock_timeout%3D3s", max_size=4,
+                  lock_timeout_ms=30_000)
+    yield db
+    db.close()
+
+
 def test_a_deadlocked_post_is_retried_once_and_applied_once(
-        test_settings, own_database, database_url, sql, fund_factory, caplog):
+        test_settings, deadlock_detecting_database, database_url, sql, fund_factory, caplog):
     fund_id, (first, second) = fund_factory.fund_with_companies([{}, {}])
-    client = app_with(test_settings, own_database).test_client()
+    client = app_with(test_settings, deadlock_detecting_database).test_client()
     body = {"expected_version": 1, "updates": [
         {"company_id": first, "planned_reserves_cents": 11},
         {"company_id": second, "planned_reserves_cents": 22}]}
