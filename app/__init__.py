@@ -1,7 +1,7 @@
 """Fund Allocation API: the application factory."""
 from flask import Flask
 
-from . import json_body, metrics, rate_limit, request_id
+from . import json_body, metrics, query_string, rate_limit, request_id
 from .api import Api
 from .auth import hooks as auth
 from .auth.openapi import BearerAuthPlugin
@@ -72,12 +72,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.extensions["company_cursors"] = make_cursors(settings.cursor_secret)
 
     # before_request hooks run in this order: request id, metrics, rate
-    # limit, authentication, then the body check (an unauthenticated caller
-    # learns nothing about bodies).
+    # limit, authentication, then the query-string and body checks (an
+    # unauthenticated caller learns nothing about its input).
     request_id.init_app(app)
     metrics.init_app(app)
     rate_limit.init_app(app, settings, exempt=_unlimited_blueprints())
     auth.init_app(app, settings)
+    app.before_request(query_string.require_utf8_query_string)
     app.before_request(json_body.require_json_object_body)
 
     api = Api(app, spec_kwargs={

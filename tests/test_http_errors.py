@@ -216,3 +216,11 @@ def test_unexpected_exception_is_500_internal_error_without_a_trace(exploding_cl
         assert "\n" not in line
     access = [r for r in caplog.records if r.name == "app.access"]
     assert [(r.status, r.request_id) for r in access] == [(500, "boom-1")]
+
+
+@pytest.mark.parametrize("path", ["/api/funds/1/allocations/latest?x=%ED%A0%80",
+                                  "/api/funds/1/companies?q=%FF",
+                                  "/healthz?%ED%A0%80=1"])
+def test_a_query_string_that_is_not_utf8_is_400_on_every_route(client, path):
+    body = assert_error(client.get(path), 400, "invalid_query_parameters")
+    assert list(body["details"].values()) == [["Not valid UTF-8."]]

@@ -1,12 +1,9 @@
 """HTTP for GET /api/funds/{fund_id}/companies."""
-from urllib.parse import unquote_to_bytes
-
-from flask import current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from ..api import documents_errors, json_text_response
-from ..errors import ApiError
 from . import service
 from .schemas import CompanyListQuerySchema, CompanyPageSchema
 
@@ -24,21 +21,6 @@ PAGE_EXAMPLE = {
     "pagination": {"next_cursor": "WyJleGl0X21vaWNfZGVzYyIsNDIwMDAsNDU2XQ.x8nU2kq1FJ3b0t0a",
                    "has_more": True},
 }
-
-
-@blp.before_request
-def require_utf8_query_string():
-    """werkzeug turns percent-encoded bytes that are not UTF-8 (the only way
-    to put an unpaired surrogate in a URL) into U+FFFD; SPEC §2 wants 400."""
-    for pair in request.query_string.split(b"&"):
-        name, _, value = pair.partition(b"=")
-        try:
-            for part in (name, value):
-                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
-        except UnicodeDecodeError:
-            parameter = unquote_to_bytes(name).decode("utf-8", "replace")
-            raise ApiError(400, "invalid_query_parameters", "The query string is invalid.",
-                           details={parameter: ["Not valid UTF-8."]}) from None
 
 
 @blp.route("/<fund_id:fund_id>/companies")
